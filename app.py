@@ -1,0 +1,5 @@
+"""Entry point for ``flask --app app ...``."""
+
+from shop import create_app
+
+app = create_app()

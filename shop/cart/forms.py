@@ -1,0 +1,16 @@
+"""Cart forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField
+from wtforms.validators import DataRequired, NumberRange
+
+
+class AddToCartForm(FlaskForm):
+    sku = StringField(validators=[DataRequired()])
+    quantity = IntegerField(_l("Quantity"), default=1, validators=[NumberRange(min=1, max=99)])
+
+
+class UpdateLineForm(FlaskForm):
+    sku = StringField(validators=[DataRequired()])
+    quantity = IntegerField(_l("Quantity"), validators=[NumberRange(min=0, max=99)])

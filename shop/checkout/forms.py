@@ -1,0 +1,40 @@
+"""Checkout form."""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from ..aps.fields import FIELD_RULES
+
+
+class CheckoutForm(FlaskForm):
+    """The shopper's e-mail, name and payment method."""
+
+    customer_email = StringField(
+        _l("E-mail address"),
+        validators=[DataRequired(message=_l("Enter your e-mail address.")), Length(max=254)],
+        render_kw={"autocomplete": "email", "inputmode": "email", "dir": "ltr"},
+    )
+    customer_name = StringField(
+        _l("Full name"),
+        validators=[Length(max=120, message=_l("Use at most 120 characters."))],
+        render_kw={"autocomplete": "name"},
+    )
+    payment_method = RadioField(_l("Payment method"), validators=[DataRequired(message=_l("Choose a payment method."))])
+
+    def validate_customer_email(self, field: StringField) -> None:
+        """Accept only addresses that are valid and that APS's customer_email rule allows."""
+        try:
+            normalized = validate_email(field.data.strip(), check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise ValidationError(_l("Enter a valid e-mail address, such as name@example.com.")) from None
+        rule = FIELD_RULES["customer_email"]
+        if not rule.pattern.fullmatch(normalized):
+            raise ValidationError(
+                _l("The payment provider accepts only letters, digits and _ - . @ + in e-mail addresses.")
+            )
+        field.data = normalized
