@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from ..aps import check_fields, interpret_response, to_minor_units
+from ..aps.fields import FIELD_RULES
 from ..extensions import db
 from ..models import AttemptStatus, Order, PaymentAttempt, PaymentEvent, utcnow
 from .gateway import get_client
@@ -85,6 +87,24 @@ def return_url() -> str:
     return current_app.config["SHOP_BASE_URL"] + "/aps/return"
 
 
+def aps_customer_name(name: str) -> str | None:
+    """Return the shopper's name as APS's ``customer_name`` accepts it, or None to leave it out.
+
+    APS allows at most 40 Latin letters, spaces and ``_ \\ / - . '`` in
+    customer_name. Accents are dropped ("José" becomes "Jose"); a name in
+    Arabic script cannot be sent faithfully, and a transliteration would put a
+    spelling the shopper never chose on bank records, so it is left out. The
+    field is optional, and the shop keeps the original name in its own records.
+    """
+    decomposed = unicodedata.normalize("NFKD", name.strip())
+    latin = "".join(char for char in decomposed if not unicodedata.combining(char))
+    latin = " ".join(latin.split())
+    rule = FIELD_RULES["customer_name"]
+    if not latin or len(latin) > rule.max_length or not rule.pattern.fullmatch(latin):
+        return None
+    return latin
+
+
 def redirection_params(attempt: PaymentAttempt, method: PaymentMethod, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """Build the unsigned parameters of a hosted-page (redirection) request."""
     order = attempt.order
@@ -99,6 +119,9 @@ def redirection_params(attempt: PaymentAttempt, method: PaymentMethod, extra: Ma
         "order_description": f"Order {order.number}",
         **method.request_params,
     }
+    customer_name = aps_customer_name(order.customer_name or "")
+    if customer_name:
+        params["customer_name"] = customer_name
     if method.extra_params is not None:
         params.update(method.extra_params(attempt))
     if extra:
