@@ -1,0 +1,187 @@
+"""Sending results: the browser form POST to return_url and the server-to-server feedback.
+
+Direct transaction feedback goes to SIMULATOR_FEEDBACK_URL when a payment
+ends; notification feedback goes to SIMULATOR_NOTIFICATION_URL when a
+payment changes later (the pending test card settling). Each is retried
+until the merchant responds 2xx or 302, like APS (10 retries 10 s apart by
+default).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from shop.aps.fields import FIELD_RULES
+
+from .i18n import render_page
+
+logger = logging.getLogger("shop.simulator.delivery")
+
+DIRECT = "feedback"
+NOTIFICATION = "notification"
+# Deliveries kept for inspection (tests, debugging); older finished ones are dropped.
+MAX_KEPT_DELIVERIES = 1000
+
+
+def usable_return_url(value: Any) -> bool:
+    """Tell whether ``value`` is a return_url the browser can be sent to."""
+    if not isinstance(value, str) or not value:
+        return False
+    rule = FIELD_RULES["return_url"]
+    if len(value) > rule.max_length or not rule.pattern.fullmatch(value):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in {"http", "https"} and bool(parts.netloc)
+
+
+def return_url_for(request: Mapping[str, Any], settings: Mapping[str, Any]) -> str:
+    """Return the request's return_url, else the default from the settings, else ''."""
+    candidate = request.get("return_url")
+    if usable_return_url(candidate):
+        return str(candidate)
+    default = settings["SIMULATOR_DEFAULT_RETURN_URL"]
+    return default if usable_return_url(default) else ""
+
+
+def return_form(url: str, fields: Mapping[str, Any], language: str) -> str:
+    """Render the page that POSTs ``fields`` from the shopper's browser to ``url``.
+
+    It submits itself with JavaScript and keeps a Continue button for
+    browsers without it.
+    """
+    return render_page("return_form.html", language, url=url, fields=fields)
+
+
+@dataclass
+class Delivery:
+    """One feedback message and the outcome of each attempt to deliver it."""
+
+    kind: str
+    url: str
+    fields: dict[str, Any]
+    attempts: list[str] = field(default_factory=list)
+    delivered: bool = False
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+class FeedbackSender:
+    """Posts feedback messages on background threads, retrying until the merchant acknowledges them."""
+
+    def __init__(self, settings: Mapping[str, Any]) -> None:
+        self.format = settings["SIMULATOR_FEEDBACK_FORMAT"]
+        self.mode = settings["SIMULATOR_FEEDBACK_MODE"]
+        self.retries = settings["SIMULATOR_FEEDBACK_RETRIES"]
+        self.retry_seconds = settings["SIMULATOR_FEEDBACK_RETRY_SECONDS"]
+        self.timeout = settings["SIMULATOR_FEEDBACK_TIMEOUT_SECONDS"]
+        self.urls = {DIRECT: settings["SIMULATOR_FEEDBACK_URL"], NOTIFICATION: settings["SIMULATOR_NOTIFICATION_URL"]}
+        self.deliveries: list[Delivery] = []
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+
+    def send(self, kind: str, fields: Mapping[str, Any]) -> Delivery | None:
+        """Deliver a signed message to the URL configured for ``kind``.
+
+        In ``before_return`` mode the first attempt of a direct feedback runs
+        on the calling thread, so the merchant has the result before the
+        browser comes back. Any retries continue in the background.
+        Returns None when feedback is off or no URL is configured.
+        """
+        url = self.urls[kind]
+        reference = fields.get("merchant_reference", "")
+        if self.mode == "off" or not url:
+            logger.info("Skipped %s merchant_reference=%s: feedback is off or has no URL", kind, reference)
+            return None
+
+        delivery = Delivery(kind, url, dict(fields))
+        with self._lock:
+            self.deliveries.append(delivery)
+            if len(self.deliveries) > MAX_KEPT_DELIVERIES:
+                self.deliveries = [kept for kept in self.deliveries if not kept.done.is_set()][-MAX_KEPT_DELIVERIES:]
+
+        if self.mode == "before_return" and kind == DIRECT:
+            if self._attempt(delivery):
+                delivery.done.set()
+                return delivery
+            self._start(delivery, attempts_made=1)
+        else:
+            self._start(delivery, attempts_made=0)
+        return delivery
+
+    def wait(self, timeout: float) -> bool:
+        """Wait until every delivery so far has ended; False on timeout."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            pending = list(self.deliveries)
+        for delivery in pending:
+            if not delivery.done.wait(max(0.0, deadline - time.monotonic())):
+                return False
+        return True
+
+    def close(self) -> None:
+        """Stop retrying; attempts already running finish on their own."""
+        self._stopping.set()
+
+    def _start(self, delivery: Delivery, attempts_made: int) -> None:
+        thread = threading.Thread(
+            target=self._run, args=(delivery, attempts_made), name=f"aps-sim-{delivery.kind}", daemon=True
+        )
+        thread.start()
+
+    def _run(self, delivery: Delivery, attempts_made: int) -> None:
+        try:
+            if attempts_made == 0 and self._attempt(delivery):
+                return
+            for retry in range(1, self.retries + 1):
+                if self._stopping.wait(self.retry_seconds):
+                    return
+                logger.info(
+                    "Retrying %s merchant_reference=%s (retry %d of %d)",
+                    delivery.kind, delivery.fields.get("merchant_reference", ""), retry, self.retries,
+                )
+                if self._attempt(delivery):
+                    return
+            logger.error(
+                "Gave up on %s to %s merchant_reference=%s after %d attempts",
+                delivery.kind, delivery.url, delivery.fields.get("merchant_reference", ""), len(delivery.attempts),
+            )
+        finally:
+            delivery.done.set()
+
+    def _attempt(self, delivery: Delivery) -> bool:
+        """POST the message once; True when the merchant responded 2xx or 302."""
+        reference = delivery.fields.get("merchant_reference", "")
+        try:
+            if self.format == "json":
+                body = json.dumps(delivery.fields, ensure_ascii=False).encode("utf-8")
+                response = requests.post(
+                    delivery.url, data=body, timeout=self.timeout, allow_redirects=False,
+                    headers={"Content-Type": "application/json; charset=utf-8"},
+                )
+            else:
+                response = requests.post(delivery.url, data=delivery.fields, timeout=self.timeout, allow_redirects=False)
+        except requests.RequestException as error:
+            delivery.attempts.append(f"error: {error}")
+            logger.warning("Sending %s to %s failed merchant_reference=%s: %s", delivery.kind, delivery.url, reference, error)
+            return False
+
+        delivery.attempts.append(f"HTTP {response.status_code}")
+        if 200 <= response.status_code < 300 or response.status_code == 302:
+            delivery.delivered = True
+            logger.info(
+                "Sent %s to %s merchant_reference=%s response_code=%s: HTTP %s",
+                delivery.kind, delivery.url, reference, delivery.fields.get("response_code", ""), response.status_code,
+            )
+            return True
+        logger.warning(
+            "Merchant responded to %s with HTTP %s url=%s merchant_reference=%s",
+            delivery.kind, response.status_code, delivery.url, reference,
+        )
+        return False
