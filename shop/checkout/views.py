@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -16,7 +16,8 @@ from ..i18n import current_language
 from ..models import AttemptStatus, Order, OrderLine, OrderStatus, PaymentAttempt
 from ..payments.methods import get_method, methods_for
 from ..payments.receipts import receipt_url
-from ..payments.service import redirection_form, start_attempt
+from ..payments.integrations import start_payment
+from ..payments.service import start_attempt
 from .forms import CheckoutForm
 
 bp = Blueprint("checkout", __name__, url_prefix="/checkout")
@@ -86,25 +87,17 @@ def checkout() -> str | Response:
 
 @bp.get("/pay/<merchant_reference>")
 def pay(merchant_reference: str) -> str | Response:
-    """Render the signed, auto-submitting form that takes the shopper to APS.
+    """Hand the attempt to APS the way its payment method's integration type does.
 
-    The form is rendered once per attempt: APS rejects a reused
-    merchant_reference, so a reload after that goes to the receipt.
+    This happens once per attempt: APS rejects a reused merchant_reference,
+    so a reload after that goes to the receipt.
     """
     attempt = db.session.scalar(select(PaymentAttempt).where(PaymentAttempt.merchant_reference == merchant_reference))
     if attempt is None or not owns_order(attempt.order):
         abort(404)
     if attempt.status != AttemptStatus.CREATED.value:
         return redirect(receipt_url(attempt.order))
-    method = get_method(attempt.method)
-    try:
-        action, fields = redirection_form(attempt, method)
-    except ValueError as error:
-        current_app.logger.error("Cannot build APS request merchant_reference=%s: %s", merchant_reference, error)
-        flash(_("This order cannot be sent to the payment provider. Please contact us."), "error")
-        return redirect(receipt_url(attempt.order))
-    db.session.commit()
-    return render_template("payments/redirect.html", action=action, fields=fields, attempt=attempt)
+    return start_payment(attempt, get_method(attempt.method))
 
 
 @bp.post("/retry/<number>")
