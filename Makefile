@@ -36,7 +36,7 @@ browser: venv
 # a checkout without translations/ yet is fine.
 compile-translations: venv
 	@if ls translations/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
-		$(VENV)/bin/pybabel compile -d translations -f; \
+		$(VENV)/bin/pybabel compile -d translations; \
 	fi
 
 run: venv compile-translations

@@ -80,20 +80,29 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    """Render 404 pages inside the shop layout."""
+    """Render HTTP errors inside the shop layout, in the shopper's language."""
     from flask import render_template
+    from werkzeug.exceptions import HTTPException
 
-    @app.errorhandler(404)
-    def not_found(error: Exception) -> tuple[str, int]:
-        return render_template("errors/404.html"), 404
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        if error.code == 404:
+            return render_template("errors/404.html"), 404
+        return render_template("errors/error.html", code=error.code), error.code or 500
+
+    @app.errorhandler(500)
+    def server_error(error: Exception) -> tuple[str, int]:
+        return render_template("errors/error.html", code=500), 500
 
 
 def register_commands(app: Flask) -> None:
-    """Add the ``flask aps ...`` and ``flask demo ...`` command groups."""
+    """Add the ``flask aps ...``, ``flask demo ...`` and ``flask translate ...`` command groups."""
     from .cli import aps_cli, demo_cli
+    from .i18n.cli import translate_cli
 
     app.cli.add_command(aps_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(translate_cli)
 
 
 def register_database(app: Flask) -> None:

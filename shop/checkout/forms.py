@@ -9,19 +9,26 @@ from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..aps.fields import FIELD_RULES
+from ..i18n.normalize import bidi_marks_filter, input_filter
 
 
 class CheckoutForm(FlaskForm):
-    """The shopper's e-mail, name and payment method."""
+    """The shopper's e-mail, name and payment method.
+
+    The e-mail loses bidi marks and gets ASCII digits before validation, and
+    the name loses bidi marks, which text copied from Arabic pages carries.
+    """
 
     customer_email = StringField(
         _l("E-mail address"),
         validators=[DataRequired(message=_l("Enter your e-mail address.")), Length(max=254)],
+        filters=[input_filter],
         render_kw={"autocomplete": "email", "inputmode": "email", "dir": "ltr"},
     )
     customer_name = StringField(
         _l("Full name"),
         validators=[Length(max=120, message=_l("Use at most 120 characters."))],
+        filters=[bidi_marks_filter],
         render_kw={"autocomplete": "name"},
     )
     payment_method = RadioField(_l("Payment method"), validators=[DataRequired(message=_l("Choose a payment method."))])

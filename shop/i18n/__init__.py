@@ -1,19 +1,44 @@
-"""Locale selection and formatting helpers shared by every blueprint."""
+"""Locale selection and formatting helpers shared by every blueprint.
+
+The page language is English or Arabic. ``init_i18n`` binds Flask-Babel and
+gives every template ``current_language``, ``text_direction``, ``languages``
+and the formatters ``format_money``, ``format_number`` and
+``format_datetime``. The formatters' digit choice is explained in
+``formatting.py``, input clean-up in ``normalize.py`` and the catalogue
+workflow (``flask translate``) in ``cli.py``.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from pathlib import Path
 
 from flask import Flask, request, session
-from babel.numbers import format_currency, get_currency_precision
 from flask_babel import get_locale
 
-from ..aps.amounts import currency_exponent, quantize
 from ..extensions import babel
+from .catalog import TRANSLATIONS_DIR, compile_stale
+from .formatting import NUMBERING_SYSTEM, format_datetime, format_money, format_number
 
 LANGUAGES = ("en", "ar")
 RTL_LANGUAGES = frozenset({"ar"})
 SESSION_KEY = "locale"
+
+# Each language's name in itself, for the language switcher.
+LANGUAGE_NAMES = {"en": "English", "ar": "العربية"}
+
+__all__ = [
+    "LANGUAGES",
+    "LANGUAGE_NAMES",
+    "NUMBERING_SYSTEM",
+    "RTL_LANGUAGES",
+    "current_language",
+    "format_datetime",
+    "format_money",
+    "format_number",
+    "init_i18n",
+    "select_locale",
+    "text_direction",
+]
 
 
 def select_locale() -> str:
@@ -38,24 +63,16 @@ def text_direction(language: str | None = None) -> str:
     return "rtl" if (language or current_language()) in RTL_LANGUAGES else "ltr"
 
 
-def format_money(amount: Decimal | int | str, currency: str) -> str:
-    """Format an amount in the page language with its currency's ISO 4217 decimals.
-
-    KWD, BHD and OMR show three decimals. Babel's CLDR data disagrees with
-    ISO 4217 for a few currencies (IQD), so the amount is rounded to the ISO
-    exponent here and Babel only lays it out.
-    """
-    exponent = currency_exponent(currency)
-    value = quantize(amount, currency)
-    locale = get_locale() or "en"
-    if get_currency_precision(currency) == exponent:
-        return format_currency(value, currency, locale=locale)
-    return format_currency(value, currency, locale=locale, currency_digits=False, decimal_quantization=False)
-
-
 def init_i18n(app: Flask) -> None:
-    """Bind Flask-Babel and expose the language helpers to templates."""
+    """Bind Flask-Babel, compile stale catalogues and expose the language helpers to templates."""
     babel.init_app(app, locale_selector=select_locale)
+    # Same whitespace rule as the extraction in babel.cfg, so {% trans %}
+    # blocks look up the msgids that pybabel wrote.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+
+    directories = app.config.get("BABEL_TRANSLATION_DIRECTORIES") or str(TRANSLATIONS_DIR)
+    for directory in directories.split(";"):
+        compile_stale(Path(app.root_path) / directory)
 
     @app.before_request
     def remember_explicit_language() -> None:
@@ -70,5 +87,8 @@ def init_i18n(app: Flask) -> None:
             "current_language": language,
             "text_direction": text_direction(language),
             "languages": LANGUAGES,
+            "language_names": LANGUAGE_NAMES,
             "format_money": format_money,
+            "format_number": format_number,
+            "format_datetime": format_datetime,
         }
