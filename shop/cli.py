@@ -34,7 +34,7 @@ def signature_command(source, phrase: str | None, algorithm: str | None, tokeniz
     """Print the string to sign and the signature of a JSON object of parameters.
 
     SOURCE is a file with one JSON object, or - (the default) for standard
-    input. Compare the output with what APS expects when it answers 00008
+    input. Compare the output with your own code when APS returns 00008
     "Signature mismatch". The signature is alone on the last line.
     """
     try:

@@ -18,7 +18,7 @@ def utcnow() -> dt.datetime:
 
 
 class OrderStatus(enum.StrEnum):
-    """Where an order stands from the shopper's point of view."""
+    """Order state as the shopper sees it."""
 
     AWAITING_PAYMENT = "awaiting_payment"
     PAYMENT_PENDING = "payment_pending"

@@ -54,7 +54,7 @@ class SignatureMismatchError(APSError):
 
 
 class TransportError(APSError):
-    """Raised when paymentApi cannot be reached, times out or answers with no JSON object."""
+    """Raised when paymentApi cannot be reached, times out or responds without a JSON object."""
 
 
 def mask_value(name: str, value: Any) -> Any:
@@ -134,11 +134,11 @@ class APSClient:
     # Server-to-server requests (paymentApi)
 
     def call(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        """Send a signed JSON request to paymentApi and return its verified answer.
+        """Send a signed JSON request to paymentApi and return its verified response.
 
-        Raises ``TransportError`` when APS cannot be reached or answers with no
-        JSON object, and ``SignatureMismatchError`` when the answer's signature
-        does not match, so an unverified answer is never returned.
+        Raises ``TransportError`` when APS cannot be reached or responds without
+        a JSON object, and ``SignatureMismatchError`` when the response's
+        signature does not match, so an unverified response is never returned.
         """
         request_fields = self.sign(params)
         reference = request_fields.get("merchant_reference", "")
@@ -170,10 +170,10 @@ class APSClient:
             answer = None
         if response.status_code >= 400 or not isinstance(answer, dict):
             logger.warning(
-                "APS %s answered HTTP %s without a JSON object merchant_reference=%s",
+                "APS %s responded with HTTP %s and no JSON object merchant_reference=%s",
                 operation, response.status_code, reference,
             )
-            raise TransportError(f"APS {operation} for {reference} answered HTTP {response.status_code} without a JSON object")
+            raise TransportError(f"APS {operation} for {reference} responded with HTTP {response.status_code} and no JSON object")
 
         logger.info(
             "APS %s response merchant_reference=%s response_code=%s fields=%s",
@@ -184,7 +184,7 @@ class APSClient:
         )
         if not self.verify(answer):
             logger.warning("APS %s response signature mismatch merchant_reference=%s", operation, reference)
-            raise SignatureMismatchError(f"the APS answer to {operation} for {reference} has an invalid signature")
+            raise SignatureMismatchError(f"the APS response to {operation} for {reference} has an invalid signature")
         return answer
 
     def check_status(self, merchant_reference: str, language: str = "en") -> tuple[dict[str, Any], Interpretation]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 
 class Outcome(enum.StrEnum):
-    """What an APS answer means for the payment it is about."""
+    """Meaning of an APS response for the payment it concerns."""
 
     PAID = "paid"
     AUTHORIZED = "authorized"
@@ -246,9 +246,9 @@ def interpret(response_code: str, status: str | None = None) -> Interpretation:
 
 
 def interpret_response(params: Mapping[str, object]) -> Interpretation:
-    """Interpret an APS message, reading CHECK_STATUS answers by ``transaction_code``.
+    """Interpret an APS message, reading CHECK_STATUS responses by ``transaction_code``.
 
-    A CHECK_STATUS answer has ``response_code`` 12000 for the query itself and
+    A CHECK_STATUS response has ``response_code`` 12000 for the query itself and
     carries the payment's own code in ``transaction_code``.
     """
     response_code = str(params.get("response_code", ""))

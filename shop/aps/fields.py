@@ -76,7 +76,7 @@ def check_fields(params: Mapping[str, object]) -> list[FieldProblem]:
     """List the fields of ``params`` that break a rule in ``FIELD_RULES``.
 
     Length problems come before format problems for the same field, because
-    APS answers 00032 (invalid length) before 00002 (invalid format).
+    APS returns 00032 (invalid length) before 00002 (invalid format).
     """
     problems: list[FieldProblem] = []
     for name, value in params.items():

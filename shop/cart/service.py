@@ -66,7 +66,7 @@ def load_cart() -> Cart:
 
 
 def add_product(product: Product, quantity: int) -> None:
-    """Add ``quantity`` of ``product``; a cart holds one currency only, because APS charges one per request."""
+    """Add ``quantity`` of ``product``; a cart contains one currency only, because an APS request charges one currency."""
     if quantity < 1:
         raise CartError("quantity")
     cart = load_cart()

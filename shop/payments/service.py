@@ -23,7 +23,7 @@ from .states import ALLOWED_PREDECESSORS, OPEN_STATES, OUTCOME_TO_STATUS, order_
 
 logger = logging.getLogger("shop.payments")
 
-# Where an APS message came from, as stored in PaymentEvent.transport.
+# Transports of APS messages, as stored in PaymentEvent.transport.
 TRANSPORT_RETURN_POST = "return-post"
 TRANSPORT_RETURN_GET = "return-get"
 TRANSPORT_FEEDBACK = "feedback"
@@ -91,7 +91,7 @@ def aps_customer_name(name: str) -> str | None:
     """Return the shopper's name as APS's ``customer_name`` accepts it, or None to leave it out.
 
     APS allows at most 40 Latin letters, spaces and ``_ \\ / - . '`` in
-    customer_name. Accents are dropped ("José" becomes "Jose"); a name in
+    customer_name. Accents are dropped ("José" becomes "Jose"). A name in
     Arabic script cannot be sent faithfully, and a transliteration would put a
     spelling the shopper never chose on bank records, so it is left out. The
     field is optional, and the shop keeps the original name in its own records.
@@ -143,7 +143,7 @@ def redirection_form(attempt: PaymentAttempt, method: PaymentMethod, extra: Mapp
 
 @dataclass
 class MessageResult:
-    """What the shop decided about one APS message."""
+    """The shop's decision about one APS message."""
 
     accepted: bool
     verdict: str

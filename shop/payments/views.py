@@ -63,7 +63,15 @@ def read_callback_body() -> tuple[dict[str, Any], str]:
             raise MalformedMessage("body is not valid JSON") from None
         if not isinstance(data, dict):
             raise MalformedMessage("JSON body is not an object")
-        return {str(name): value if isinstance(value, (dict, list)) else ("" if value is None else str(value)) for name, value in data.items()}, text
+        fields: dict[str, Any] = {}
+        for name, value in data.items():
+            if isinstance(value, (dict, list)):
+                fields[str(name)] = value
+            elif value is None:
+                fields[str(name)] = ""
+            else:
+                fields[str(name)] = str(value)
+        return fields, text
     return parse_form_body(text), text
 
 
