@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from urllib.parse import parse_qsl, urlsplit
+
 from shop.aps import verify_signature
 from simulator_helpers import (
     RESPONSE_PHRASE,
     RETURN_URL,
+    ReturnForm,
     make_app,
     new_reference,
     page_request,
@@ -120,7 +123,13 @@ def test_tokenization_missing_field_is_00001(client, field):
     if field == "service_command":
         # Without service_command the request reads as a redirection request missing its command.
         params["amount"] = "100"
-    assert_rejected(rejection(client, params), "00001")
+        assert_rejected(rejection(client, params), "00001")
+        return
+    # TOKENIZATION results, rejections included, come back by GET.
+    response = post_page(client, params)
+    assert response.status_code == 303
+    query = dict(parse_qsl(urlsplit(response.headers["Location"]).query))
+    assert_rejected(ReturnForm(RETURN_URL, query), "00001")
 
 
 @pytest.mark.parametrize(
@@ -162,7 +171,7 @@ def test_unknown_page_command_is_00004(client):
 
 def test_unsupported_service_command_is_00004(client):
     params = {
-        "service_command": "TOKENIZATION",
+        "service_command": "CREATE_TOKEN",
         "access_code": page_request()["access_code"],
         "merchant_identifier": page_request()["merchant_identifier"],
         "merchant_reference": new_reference(),

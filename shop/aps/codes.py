@@ -143,6 +143,7 @@ MESSAGE_MEANINGS: dict[str, str] = {
     "094": "Invalid plan code.",
     "100": "Invalid expiry date.",
     "102": "Apple Pay order has been expired.",
+    "114": "Token already exists.",
     "662": "Operation not allowed. The specified order is not confirmed yet.",
     "666": "Transaction declined.",
     "746": "Purchase amount is over the customer's limit.",
