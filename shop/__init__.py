@@ -35,9 +35,16 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(overrides)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(os.path.dirname(app.root_path), "translations")
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SECURE", app.config["SHOP_BASE_URL"].startswith("https://"))
+    # Flask's defaults already contain these keys (SameSite None, Secure off),
+    # so setdefault would keep them; only an explicit override wins here.
+    cookie_settings = {
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SECURE": app.config["SHOP_BASE_URL"].startswith("https://"),
+    }
+    for name, value in cookie_settings.items():
+        if name not in (overrides or {}):
+            app.config[name] = value
     os.makedirs(app.instance_path, exist_ok=True)
 
     configure_logging(app)
@@ -74,8 +81,14 @@ def register_blueprints(app: Flask) -> None:
     from .catalog.views import bp as catalog_bp
     from .checkout.views import bp as checkout_bp
     from .payments.views import bp as payments_bp
+    from .accounts.views import bp as accounts_bp
+    from .backoffice.views import bp as backoffice_bp
+    from .merchant_page.views import bp as merchant_page_bp
+    from .payments.brands import bp as brands_bp
+    from .stcpay.views import bp as stcpay_bp
 
-    for blueprint in (catalog_bp, cart_bp, checkout_bp, payments_bp):
+    for blueprint in (catalog_bp, cart_bp, checkout_bp, payments_bp, accounts_bp, backoffice_bp, merchant_page_bp,
+                      brands_bp, stcpay_bp):
         app.register_blueprint(blueprint)
 
 

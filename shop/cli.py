@@ -11,10 +11,12 @@ from flask.cli import AppGroup
 from sqlalchemy import or_, select
 
 from .aps.signature import ALGORITHMS, TOKENIZATION_UNSIGNED_FIELDS, compute_signature, string_to_sign
+from .certification.cli import checklist_command
 from .extensions import db
 from .models import Order, PaymentAttempt
 
-aps_cli = AppGroup("aps", help="APS integration tools: signature debugger, order inspection.")
+aps_cli = AppGroup("aps", help="APS integration tools: signature debugger, order inspection, go-live checklist.")
+aps_cli.add_command(checklist_command)
 demo_cli = AppGroup("demo", help="Demo data.")
 
 
@@ -84,6 +86,31 @@ def order_command(reference: str) -> None:
         click.echo(f"No order or merchant_reference {reference!r} found.", err=True)
         sys.exit(1)
     click.echo(dumps(order_as_dict(order)))
+
+
+@aps_cli.command("reconcile")
+@click.option("--older-than", type=click.FloatRange(min=0), default=None,
+              help="Check attempts pending or on hold for at least this many seconds. Default: RECONCILE_AFTER_SECONDS.")
+@click.option("--abandon-after", type=click.FloatRange(min=0), default=None,
+              help="Mark attempts APS does not know (12036) failed after this many seconds. "
+                   "Default: RECONCILE_ABANDON_AFTER_SECONDS.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Check at most this many attempts.")
+def reconcile_command(older_than: float | None, abandon_after: float | None, limit: int | None) -> None:
+    """Settle open payment attempts with APS's CHECK_STATUS; safe to run from cron in parallel.
+
+    Prints one summary line. Exits with status 1 when a check failed.
+    """
+    from .payments.reconcile import reconcile
+
+    config = current_app.config
+    summary = reconcile(
+        older_than if older_than is not None else config["RECONCILE_AFTER_SECONDS"],
+        abandon_after if abandon_after is not None else config["RECONCILE_ABANDON_AFTER_SECONDS"],
+        limit,
+    )
+    click.echo(summary.line())
+    if summary.errors:
+        sys.exit(1)
 
 
 @demo_cli.command("load")

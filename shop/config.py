@@ -7,6 +7,7 @@ starts half-configured fails later on a shopper's card.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from urllib.parse import urlsplit
@@ -24,6 +25,10 @@ SIMULATOR_CREDENTIALS = {
 }
 
 COMMANDS = ("PURCHASE", "AUTHORIZATION")
+
+# Back-office password used when BACKOFFICE_PASSWORD is unset in simulator
+# mode. It is public (README), so it guards nothing but a demo.
+SIMULATOR_BACKOFFICE_PASSWORD = "backoffice-demo"
 
 
 class ConfigError(RuntimeError):
@@ -98,6 +103,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> dict[str, object]
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or default_db,
         "SHOP_DEMO_DATA": _flag(env.get("SHOP_DEMO_DATA"), default=True),
         "RECEIPT_REFRESH_SECONDS": int(_seconds(env, "RECEIPT_REFRESH_SECONDS", 3)),
+        "BACKOFFICE_PASSWORD": _backoffice_password(env, aps_env),
+        "SHOP_TRUSTED_PROXIES": _networks(env, "SHOP_TRUSTED_PROXIES"),
+        "APS_DEVICE_FINGERPRINT": _flag(env.get("APS_DEVICE_FINGERPRINT")),
+        "RECONCILE_AFTER_SECONDS": _seconds(env, "RECONCILE_AFTER_SECONDS", 300.0),
+        # NOTE: APS publishes no lifetime for an unpaid payment-page or 3-D
+        # Secure session, so one hour is a guess. A result that arrives after
+        # reconciliation abandoned the attempt is stored but changes nothing.
+        "RECONCILE_ABANDON_AFTER_SECONDS": _seconds(env, "RECONCILE_ABANDON_AFTER_SECONDS", 3600.0),
     }
 
 
@@ -125,6 +138,30 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     if value <= 0:
         raise ConfigError(f"{name}={raw!r} is invalid; use a positive number of seconds")
     return value
+
+
+def _backoffice_password(env: Mapping[str, str], aps_env: str) -> str:
+    """Return BACKOFFICE_PASSWORD; the demo password in simulator mode; '' (back office off) otherwise."""
+    value = env.get("BACKOFFICE_PASSWORD", "")
+    if not value and aps_env == "simulator":
+        return SIMULATOR_BACKOFFICE_PASSWORD
+    return value
+
+
+def _networks(env: Mapping[str, str], name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Parse a comma-separated list of IP addresses and CIDR networks, such as ``10.0.0.0/8, ::1``."""
+    networks = []
+    for item in env.get(name, "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigError(
+                f"{name} contains {item!r}, which is not an IP address or CIDR network such as 10.0.0.0/8"
+            ) from None
+    return tuple(networks)
 
 
 def _dev_secret(aps_env: str) -> str:

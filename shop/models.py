@@ -86,6 +86,8 @@ class Order(db.Model):
     language: Mapped[str] = mapped_column(String(2), default="en")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The signed-in shopper who placed the order; None for guest checkout.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("shop_user.id"), index=True)
 
     lines: Mapped[list[OrderLine]] = relationship(back_populates="order", cascade="all, delete-orphan")
     attempts: Mapped[list[PaymentAttempt]] = relationship(
@@ -145,10 +147,22 @@ class PaymentAttempt(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     settled_at: Mapped[dt.datetime | None]
+    # Set once when the merchant page's server-to-server PURCHASE or
+    # AUTHORIZATION with token_name is sent, so it is sent only once.
+    token_payment_sent_at: Mapped[dt.datetime | None]
+    # A worker (back-office operation, reconciliation) has claimed this
+    # attempt until claimed_until; see shop/payments/claims.py.
+    claimed_until: Mapped[dt.datetime | None]
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    # When the shop last sent CHECK_STATUS for this attempt.
+    status_checked_at: Mapped[dt.datetime | None]
 
     order: Mapped[Order] = relationship(back_populates="attempts")
     events: Mapped[list[PaymentEvent]] = relationship(
         back_populates="attempt", order_by="PaymentEvent.id", cascade="all, delete-orphan"
+    )
+    operations: Mapped[list[PaymentOperation]] = relationship(
+        back_populates="attempt", order_by="PaymentOperation.id", cascade="all, delete-orphan"
     )
 
 
@@ -174,12 +188,101 @@ class PaymentEvent(db.Model):
     attempt: Mapped[PaymentAttempt | None] = relationship(back_populates="events")
 
 
+class OperationStatus(enum.StrEnum):
+    """State of one maintenance operation (CAPTURE, REFUND, VOID_AUTHORIZATION) sent to APS."""
+
+    REQUESTED = "requested"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    # No verified response came back (timeout, HTTP error), so CHECK_STATUS decides.
+    UNKNOWN = "unknown"
+
+
+class PaymentOperation(db.Model):
+    """One CAPTURE, REFUND or VOID_AUTHORIZATION the back office sent to APS for an attempt.
+
+    The attempt's captured and refunded totals are the sums of its succeeded
+    operations (shop/payments/operations.py), so a repeated response or
+    notification, which can only find its operation already succeeded, never
+    counts twice.
+    """
+
+    __tablename__ = "payment_operation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("payment_attempt.id"), index=True)
+    command: Mapped[str] = mapped_column(String(20))
+    amount_minor: Mapped[int] = mapped_column(default=0)
+    # Unique per operation; sent to APS as REFUND's maintenance_reference.
+    maintenance_reference: Mapped[str] = mapped_column(String(40), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default=OperationStatus.REQUESTED.value)
+    response_code: Mapped[str | None] = mapped_column(String(5))
+    response_message: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    settled_at: Mapped[dt.datetime | None]
+
+    attempt: Mapped[PaymentAttempt] = relationship(back_populates="operations")
+
+
+class User(db.Model):
+    """A shopper account: e-mail address and password hash."""
+
+    __tablename__ = "shop_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored normalised by email-validator (lower-case domain).
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # Bumped on sign-out; a session cookie from an older epoch no longer signs in.
+    session_epoch: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    saved_cards: Mapped[list[SavedCard]] = relationship(
+        back_populates="user", order_by="SavedCard.id", cascade="all, delete-orphan"
+    )
+
+
+class SavedCard(db.Model):
+    """A saved card: the APS token_name and what APS returned about the card, the number masked."""
+
+    __tablename__ = "saved_card"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("shop_user.id"), index=True)
+    token_name: Mapped[str] = mapped_column(String(100), unique=True)
+    payment_option: Mapped[str] = mapped_column(String(20), default="")
+    # Masked by APS, such as 400555******0001.
+    card_number: Mapped[str] = mapped_column(String(32), default="")
+    # YYMM, as APS sends expiry_date.
+    expiry_date: Mapped[str] = mapped_column(String(4), default="")
+    card_holder_name: Mapped[str] = mapped_column(String(50), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="saved_cards")
+
+
+class SignInFailure(db.Model):
+    """A failed sign-in, kept briefly to throttle guessing per e-mail address and IP address."""
+
+    __tablename__ = "sign_in_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "<scope>:<e-mail>:<IP address>"
+    key: Mapped[str] = mapped_column(String(320), index=True)
+    failed_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
 __all__ = [
     "AttemptStatus",
+    "OperationStatus",
     "Order",
     "OrderLine",
     "OrderStatus",
     "PaymentAttempt",
     "PaymentEvent",
+    "PaymentOperation",
     "Product",
+    "SavedCard",
+    "SignInFailure",
+    "User",
 ]

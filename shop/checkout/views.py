@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from ..accounts.service import current_user
 from ..cart.service import clear as clear_cart
 from ..cart.service import load_cart
 from ..extensions import db
@@ -50,6 +51,9 @@ def checkout() -> str | Response:
 
     methods = methods_for(cart.currency)
     form = CheckoutForm()
+    user = current_user()
+    if request.method == "GET" and user is not None and not form.customer_email.data:
+        form.customer_email.data = user.email
     form.payment_method.choices = [(method.code, method.label) for method in methods]
     if form.payment_method.data is None and methods:
         form.payment_method.data = methods[0].code
@@ -64,6 +68,7 @@ def checkout() -> str | Response:
             total=cart.total,
             language=current_language(),
             status=OrderStatus.AWAITING_PAYMENT.value,
+            user_id=user.id if user is not None else None,
         )
         for line in cart.lines:
             order.lines.append(

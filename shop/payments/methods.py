@@ -23,6 +23,8 @@ class PaymentMethod:
     label: Any  # a lazy translated string
     integration: str = "redirection"
     currencies: frozenset[str] | None = None  # None: any currency
+    # ISO 3166 alpha-2 code of the country whose scheme this is (KW for KNET), None for international methods.
+    country: str | None = None
     request_params: dict[str, str] = field(default_factory=dict)
     purchase_only: bool = False
     logos: tuple[str, ...] = ()
@@ -64,9 +66,42 @@ CARD = register(
     PaymentMethod(
         code="card",
         label=_l("Credit or debit card"),
-        logos=("visa", "mastercard", "amex"),
+        # mada shows only for SAR carts, first (shop/payments/brands.py).
+        logos=("visa", "mastercard", "amex", "mada"),
         checkout_partial="payments/methods/card_checkout.html",
         receipt_partial="payments/methods/card_receipt.html",
         sort_order=10,
     )
 )
+
+# The shop's own card form, posted from the browser to APS (shop/merchant_page/).
+CARD_MERCHANT_PAGE = register(
+    PaymentMethod(
+        code="card_mp",
+        label=_l("Card (pay on this page)"),
+        integration="merchant_page",
+        logos=("visa", "mastercard", "amex", "mada"),
+        checkout_partial="payments/methods/card_mp_checkout.html",
+        receipt_partial="payments/methods/card_mp_receipt.html",
+        sort_order=11,
+    )
+)
+
+# Card installments chosen on APS's hosted page, PURCHASE only as APS documents
+# installments. The currencies are this shop's choice (as on the merchant page).
+INSTALLMENTS_HOSTED = register(
+    PaymentMethod(
+        code="installments",
+        label=_l("Card in monthly installments (secure payment page)"),
+        currencies=frozenset({"SAR", "AED", "EGP"}),
+        request_params={"installments": "STANDALONE"},
+        purchase_only=True,
+        logos=("visa", "mastercard", "amex"),
+        checkout_partial="payments/methods/card_checkout.html",
+        receipt_partial="payments/methods/card_mp_receipt.html",
+        sort_order=12,
+    )
+)
+
+# The Gulf local methods (mada, KNET, NAPS, BENEFIT, OmanNet, STC Pay) register themselves.
+from . import local_methods  # noqa: E402,F401

@@ -6,7 +6,7 @@ import json
 import logging
 import secrets
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,6 +155,17 @@ class MessageResult:
         return self.verdict.startswith("rejected")
 
 
+# Handlers of verified messages about something other than a payment result,
+# by their ``command`` (CAPTURE, REFUND, VOID_AUTHORIZATION: see
+# operations.py). A handler gets (attempt, params, transport, raw_body,
+# content_type), applies the message, commits and returns a MessageResult.
+COMMAND_HANDLERS: dict[str, Callable[..., MessageResult]] = {}
+
+# Functions called with (result, params) after a verified payment result was
+# applied and committed, for side effects such as saving a card.
+MESSAGE_LISTENERS: list[Callable[[MessageResult, Mapping[str, Any]], None]] = []
+
+
 def _record(
     transport: str,
     params: Mapping[str, Any],
@@ -221,6 +232,10 @@ def handle_aps_message(
         return _reject(transport, params, raw_body, content_type,
                        f"unknown merchant_reference {reference}", signature_valid=True)
 
+    command_handler = COMMAND_HANDLERS.get(str(params.get("command", "")))
+    if command_handler is not None:
+        return command_handler(attempt, params, transport, raw_body, content_type)
+
     amount = params.get("amount")
     currency = params.get("currency")
     if amount is not None and str(amount) != attempt.amount_minor:
@@ -245,7 +260,10 @@ def handle_aps_message(
         "APS %s message merchant_reference=%s response_code=%s verdict=%s",
         transport, reference, params.get("response_code"), verdict,
     )
-    return MessageResult(True, verdict, attempt, event)
+    result = MessageResult(True, verdict, attempt, event)
+    for listener in MESSAGE_LISTENERS:
+        listener(result, params)
+    return result
 
 
 def _transition(attempt: PaymentAttempt, target: AttemptStatus, params: Mapping[str, Any]) -> str:

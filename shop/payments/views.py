@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -21,6 +21,7 @@ from .service import (
     TRANSPORT_NOTIFICATION,
     TRANSPORT_RETURN_GET,
     TRANSPORT_RETURN_POST,
+    MessageResult,
     handle_aps_message,
 )
 from .states import OPEN_STATES
@@ -28,6 +29,11 @@ from .states import OPEN_STATES
 logger = logging.getLogger("shop.payments")
 
 bp = Blueprint("payments", __name__)
+
+# Integration types whose payment goes on after the browser's return, by
+# name: a function given the MessageResult and the message, returning the
+# response to send (such as the redirect to 3ds_url) or None for the receipt.
+RETURN_FOLLOW_UPS: dict[str, Callable[[MessageResult, Mapping[str, Any]], Response | None]] = {}
 
 
 class MalformedMessage(ValueError):
@@ -104,6 +110,11 @@ def aps_return() -> Response | tuple[str, int]:
     result = handle_aps_message(params, transport, raw, request.content_type or "")
     if result.rejected or result.attempt is None:
         return _rejected_page()
+    follow_up = RETURN_FOLLOW_UPS.get(result.attempt.integration)
+    if follow_up is not None:
+        response = follow_up(result, params)
+        if response is not None:
+            return response
     return redirect(receipt_url(result.attempt.order), code=303)
 
 

@@ -33,7 +33,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     ``overrides`` replaces any of them by name and may add other Flask
     settings such as ``TESTING``. Settings are read once, here.
     """
-    from . import api, index, page
+    from . import api, assets, index, installments, page, switches, tokenization
     from .methods import load_methods
     from .state import init_state
 
@@ -49,6 +49,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(index.bp)
     app.register_blueprint(page.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(assets.bp)
+    app.register_blueprint(tokenization.bp)
+    app.register_blueprint(installments.bp)
+    app.register_blueprint(switches.bp)
     api.load_commands()
     for method in load_methods().values():
         if method.blueprint is not None:

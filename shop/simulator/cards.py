@@ -14,6 +14,8 @@ import enum
 import re
 from dataclasses import dataclass
 
+from shop.aps import mada
+
 
 class Brand(enum.StrEnum):
     """Card brand, spelled as APS's ``payment_option`` value."""
@@ -64,23 +66,6 @@ TEST_CARDS: tuple[SandboxCard, ...] = (
 
 TEST_CARDS_BY_NUMBER = {card.number: card for card in TEST_CARDS}
 
-# mada BIN prefixes: the union of the lists in the official WooCommerce,
-# Magento 2 and Salesforce Commerce Cloud APS plugins. mada cards carry Visa
-# or Mastercard numbers, so this check runs before the brand prefixes.
-MADA_BIN_PREFIXES = frozenset(
-    """406996 407197 407395 409201 410621 410685 412565 417633 419593 420132 422817
-    422818 422819 428331 428671 428672 428673 431361 432328 434107 439954 440533
-    440647 440795 445564 446393 446404 446672 455036 455708 457865 457997 458456
-    462220 468540 468541 468542 468543 474491 483010 483011 483012 484783 486094
-    486095 486096 489318 489319 504300 513213 520058 521076 524130 524514 529415
-    529741 530060 531196 535825 535989 536023 537767 543085 543357 549760 554180
-    558563 589206 604906 636120 968201 968204 968205 968206 968207 968208 968209
-    968211 403024 406136 421141 42689700 588845 588848 588850 605141 968202 968203
-    530906 531095 532013 588982 589005 22337902 22337986 22402030 242030 407520
-    410834 442463 22331122 423117 445682 465002 508160 585265 58845 588983""".split()
-)
-
-
 
 def luhn_valid(number: str) -> bool:
     """Check the Luhn (mod 10) check digit of a digit string."""
@@ -98,8 +83,12 @@ def luhn_valid(number: str) -> bool:
 
 
 def is_mada(number: str) -> bool:
-    """Tell whether ``number`` starts with a mada BIN prefix."""
-    return any(number.startswith(prefix) for prefix in MADA_BIN_PREFIXES)
+    """Tell whether ``number`` starts with a mada BIN prefix.
+
+    The list is the shop's (``shop.aps.mada``), so the simulator and the shop
+    agree, including any change made with APS_MADA_BINS or APS_MADA_BINS_EXTRA.
+    """
+    return mada.is_mada(number)
 
 
 def detect_brand(number: str) -> Brand | None:

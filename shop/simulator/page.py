@@ -16,6 +16,7 @@ from .i18n import page_language
 from .methods import find_method
 from .results import error_page, reject_page_request
 from .state import get_state
+from .store import PAYMENT_REFERENCE, TOKENIZATION_REFERENCE
 from .validation import (
     DUPLICATE_REFERENCE,
     INVALID_COMMAND,
@@ -58,7 +59,6 @@ def payment_page() -> Any:
     method = None
     if service:
         if service not in PAGE_SERVICES:
-            # TODO: merchant-page TOKENIZATION registers itself here once tokens exist.
             return reject_page_request(fields, Rejection(INVALID_COMMAND, f"service_command {service!r} is not supported by the simulator"))
     else:
         method = find_method(fields)
@@ -78,7 +78,8 @@ def payment_page() -> Any:
         detail = "return_url is missing or invalid and SIMULATOR_DEFAULT_RETURN_URL is not set"
         return error_page(MISSING_RETURN_URL, detail, page_language(fields.get("language"))), 400
 
-    if not state.store.reserve_reference(fields["merchant_reference"]):
+    kind = TOKENIZATION_REFERENCE if service else PAYMENT_REFERENCE
+    if not state.store.reserve_reference(fields["merchant_reference"], kind):
         # A second request with the same reference won the race since validation.
         return reject_page_request(fields, Rejection(DUPLICATE_REFERENCE, "merchant_reference was already used"))
 

@@ -1,8 +1,9 @@
-"""Ending a hosted-page payment: the result message, the stored transaction and its delivery.
+"""Ending a payment: the result message, the stored transaction and its delivery.
 
-Every hosted-page handler (cards now, local schemes later) ends a payment
-with ``finish_payment``, so each result is built, signed, stored for
-CHECK_STATUS and delivered the same way.
+Every hosted-page handler ends a payment with ``finish_payment``, so each
+result is built, signed, stored for CHECK_STATUS and delivered the same way.
+Server-to-server token payments use ``complete_payment``, the same without
+the browser's way back.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import secrets
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from .delivery import DIRECT, NOTIFICATION, return_form, return_url_for
+from flask import Response
+
+from .delivery import DIRECT, NOTIFICATION, dropped_return_page, return_form, return_redirect, return_url_for
 from .i18n import page_language, render_page, response_message
 from .messages import echo_request, error_message, escape_apostrophes, result_fields, sign
 from .state import SimulatorState, get_state
@@ -22,6 +25,14 @@ from .validation import Rejection
 logger = logging.getLogger("shop.simulator")
 
 SUCCESS_CODES = {"PURCHASE": "14000", "AUTHORIZATION": "02000"}
+# Ways the browser carries a result to return_url: a form POST (hosted pages)
+# or a GET with a query string (merchant-page tokenization, and the end of
+# the 3-D Secure check of a server-to-server payment).
+RETURN_POST = "POST"
+RETURN_GET = "GET"
+# PageSession.data keys that a handler sets to change how finish_payment ends a session.
+RETURN_METHOD_KEY = "return_method"
+RESULT_FIELDS_KEY = "result_fields"
 # The status part of a refusal: 13 "purchase failure", 03 "authorization failed".
 FAILURE_STATUS = {"PURCHASE": "13", "AUTHORIZATION": "03"}
 
@@ -41,23 +52,52 @@ def new_authorization_code() -> str:
     return f"{secrets.randbelow(1_000_000):06d}"
 
 
-def reject_page_request(request: Mapping[str, Any], rejection: Rejection) -> tuple[str, int]:
+def is_tokenization(request: Mapping[str, Any]) -> bool:
+    """Tell whether ``request`` is a merchant-page TOKENIZATION request."""
+    return request.get("service_command") == "TOKENIZATION"
+
+
+def browser_return(url: str, message: Mapping[str, Any], language: str, method: str = RETURN_POST) -> Any:
+    """Send the shopper back to ``url`` with the signed ``message`` (form POST or GET).
+
+    While the SIMULATOR_DROP_RETURN switch is on, the shopper stays on a
+    simulator page instead and only the feedback reaches the merchant.
+    """
+    if get_state().switches.drop_return:
+        logger.warning(
+            "Dropped browser return merchant_reference=%s response_code=%s: SIMULATOR_DROP_RETURN is on",
+            message.get("merchant_reference", ""), message.get("response_code", ""),
+        )
+        return dropped_return_page(message, language)
+    if method == RETURN_GET:
+        return return_redirect(url, message)
+    return return_form(url, message, language)
+
+
+def reject_page_request(request: Mapping[str, Any], rejection: Rejection) -> tuple[Any, int]:
     """Respond to a rejected paymentPage request with its signed error message.
 
-    The message goes to the return URL by browser form POST. With no usable
-    return URL the simulator shows the code on an error page instead.
+    The message goes to the return URL by browser form POST, or by GET for a
+    TOKENIZATION request, whose result also echoes ``return_url`` as the APS
+    sandbox does. With no usable return URL the simulator shows the code on an
+    error page instead.
     """
     state = get_state()
     language = page_language(request.get("language"))
-    message = sign(error_message(request, rejection.response_code), state.settings)
+    url = return_url_for(request, state.settings)
+    fields = error_message(request, rejection.response_code)
+    if is_tokenization(request) and url:
+        fields["return_url"] = url
+    message = sign(fields, state.settings)
     logger.warning(
         "Rejected paymentPage request merchant_reference=%s response_code=%s: %s",
         request.get("merchant_reference", ""), rejection.response_code, rejection.detail,
     )
-    url = return_url_for(request, state.settings)
     if not url:
         return error_page(rejection.response_code, rejection.detail, language), 400
-    return return_form(url, message, language), 200
+    method = RETURN_GET if is_tokenization(request) else RETURN_POST
+    way_back = browser_return(url, message, language, method)
+    return way_back, way_back.status_code if isinstance(way_back, Response) else 200
 
 
 def error_page(response_code: str, detail: str, language: str) -> str:
@@ -76,7 +116,7 @@ def session_ended_page(language: str) -> tuple[str, int]:
     return render_page("session_ended.html", page_language(language)), 410
 
 
-def _amounts(response_code: str, amount: str) -> dict[str, str]:
+def amounts_after(response_code: str, amount: str) -> dict[str, str]:
     """Return the authorized and captured amounts CHECK_STATUS reports after ``response_code``."""
     if response_code == "14000":
         return {"authorized_amount": amount, "captured_amount": amount}
@@ -102,35 +142,45 @@ def record_transaction(session: PageSession, response_code: str, fort_id: str | 
         response_code=response_code,
         payment_option=payment_option,
         authorization_code=authorization_code,
-        **_amounts(response_code, amount),
+        token_name=request.get("token_name", ""),
+        **amounts_after(response_code, amount),
     )
     state.store.save(transaction)
     return transaction
 
 
 class FinishedPayment(NamedTuple):
-    """Return page that takes the shopper back to the merchant, and the stored transaction."""
+    """Response that takes the shopper back to the merchant (a page or a redirect), and the stored transaction."""
 
-    page: str
+    page: Any
     transaction: Transaction
 
 
-def finish_payment(
+class CompletedPayment(NamedTuple):
+    """Signed result message of a payment and its stored transaction."""
+
+    message: dict[str, Any]
+    transaction: Transaction
+
+
+def complete_payment(
     session: PageSession,
     response_code: str,
     extra_fields: Mapping[str, str],
     fort_id: str | None = None,
-) -> FinishedPayment:
-    """Build, store and deliver the result of ``session``; return the browser's return page.
+) -> CompletedPayment:
+    """Build, sign and store the result of ``session`` and send it as direct feedback.
 
     ``extra_fields`` carries what the payment method adds (masked card
-    number, expiry_date, payment_option...). Free text in it has its
-    apostrophes escaped like echoed request fields. The direct feedback is
-    sent (per SIMULATOR_FEEDBACK_MODE) before the page is rendered.
+    number, expiry_date, payment_option...), and ``session.data`` may add
+    more under ``RESULT_FIELDS_KEY`` (the chosen installment plan). Free text
+    in them has its apostrophes escaped like echoed request fields. The
+    direct feedback is sent per SIMULATOR_FEEDBACK_MODE.
     """
     state = get_state()
     request = session.request
     language = page_language(request.get("language"))
+    extra_fields = {**extra_fields, **session.data.get(RESULT_FIELDS_KEY, {})}
     succeeded = response_code in SUCCESS_CODES.values()
     authorization_code = new_authorization_code() if succeeded else ""
     payment_option = str(extra_fields.get("payment_option", ""))
@@ -155,13 +205,33 @@ def finish_payment(
     )
 
     state.feedback.send(DIRECT, message)
+    return CompletedPayment(message, transaction)
+
+
+def finish_payment(
+    session: PageSession,
+    response_code: str,
+    extra_fields: Mapping[str, str],
+    fort_id: str | None = None,
+) -> FinishedPayment:
+    """Build, store and deliver the result of ``session``; return the browser's way back.
+
+    See ``complete_payment`` for the message. The direct feedback is sent
+    (per SIMULATOR_FEEDBACK_MODE) before the browser returns, by form POST
+    unless ``session.data[RETURN_METHOD_KEY]`` is ``RETURN_GET``.
+    """
+    state = get_state()
+    request = session.request
+    language = page_language(request.get("language"))
+    message, transaction = complete_payment(session, response_code, extra_fields, fort_id)
 
     url = return_url_for(request, state.settings)
     if not url:
         # paymentPage rejects requests without a return URL (00037), so only
         # a handler that skipped that check gets here.
         return FinishedPayment(error_page(response_code, "", language), transaction)
-    return FinishedPayment(return_form(url, message, language), transaction)
+    method = session.data.get(RETURN_METHOD_KEY, RETURN_POST)
+    return FinishedPayment(browser_return(url, message, language, method), transaction)
 
 
 def schedule_settlement(state: SimulatorState, transaction: Transaction, final_code: str) -> None:
@@ -181,7 +251,7 @@ def settle(state: SimulatorState, transaction: Transaction, final_code: str) -> 
     def change(txn: Transaction) -> None:
         txn.response_code = final_code
         txn.authorization_code = authorization_code
-        for name, value in _amounts(final_code, txn.amount).items():
+        for name, value in amounts_after(final_code, txn.amount).items():
             setattr(txn, name, value)
         txn.result.update(result_fields(final_code, txn.language))
         if authorization_code:

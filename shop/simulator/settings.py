@@ -12,11 +12,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from shop.aps import ALGORITHMS
+from shop.aps import ALGORITHMS, mada
 from shop.config import SIMULATOR_CREDENTIALS
 
 FEEDBACK_FORMATS = ("json", "form")
 FEEDBACK_MODES = ("async", "before_return", "off")
+# Test switches (see switches.py): how feedback fails and how paymentApi misbehaves.
+FEEDBACK_FAILURES = ("none", "drop", "error", "bad_signature")
+API_FAULTS = ("none", "http_500", "timeout")
 
 
 class SimulatorConfigError(RuntimeError):
@@ -59,6 +62,27 @@ def _count(name: str, raw: Any) -> int:
     return int(text)
 
 
+def _flag(name: str, raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    value = str(raw).strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise SimulatorConfigError(f"{name}={raw!r} is invalid; use 1 or 0 (true/false, yes/no, on/off)")
+
+
+def _command_names(name: str, raw: Any) -> frozenset[str]:
+    """Parse a comma-separated list of paymentApi command names; empty means every command."""
+    values = raw if isinstance(raw, (list, tuple, set, frozenset)) else str(raw).split(",")
+    names = frozenset(str(value).strip().upper() for value in values if str(value).strip())
+    for value in names:
+        if not value.replace("_", "").isalpha():
+            raise SimulatorConfigError(f"{name}={raw!r} is invalid; use command names such as CAPTURE,REFUND")
+    return names
+
+
 def _seconds(name: str, raw: Any) -> float:
     try:
         value = float(raw)
@@ -87,6 +111,13 @@ SETTINGS: tuple[tuple[str, Any, Callable[[str, Any], Any]], ...] = (
     ("SIMULATOR_FEEDBACK_TIMEOUT_SECONDS", "10", _seconds),
     ("SIMULATOR_DEFAULT_RETURN_URL", "", _url),
     ("SIMULATOR_PENDING_SETTLE_SECONDS", "5", _seconds),
+    ("SIMULATOR_DROP_RETURN", "0", _flag),
+    ("SIMULATOR_FEEDBACK_DELAY_SECONDS", "0", _seconds),
+    ("SIMULATOR_FEEDBACK_FAILURE", "none", _choice(FEEDBACK_FAILURES)),
+    ("SIMULATOR_API_FAULT", "none", _choice(API_FAULTS)),
+    ("SIMULATOR_API_FAULT_COMMANDS", "", _command_names),
+    ("SIMULATOR_API_TIMEOUT_SECONDS", "35", _seconds),
+    ("SIMULATOR_OTP_INTERVAL_SECONDS", "60", _seconds),
 )
 
 
@@ -113,4 +144,8 @@ def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[s
                  "SIMULATOR_SHA_REQUEST_PHRASE", "SIMULATOR_SHA_RESPONSE_PHRASE"):
         if not settings[name]:
             raise SimulatorConfigError(f"{name} is empty; unset it to use the demo value or set the value the shop uses")
+    try:
+        mada.load_bins(env)
+    except mada.MadaConfigError as error:
+        raise SimulatorConfigError(str(error)) from None
     return settings

@@ -1,4 +1,4 @@
-"""The simulator's per-app state: settings, store and feedback sender."""
+"""The simulator's per-app state: settings, store, feedback sender and test switches."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flask import Flask, current_app
 
 from .delivery import FeedbackSender
 from .store import Store
+from .switches import Switches
 
 EXTENSION_KEY = "aps_simulator"
 
@@ -21,6 +22,7 @@ class SimulatorState:
     settings: dict[str, Any]
     store: Store
     feedback: FeedbackSender
+    switches: Switches = field(default_factory=Switches)
     timers: list[threading.Timer] = field(default_factory=list)
 
     def schedule(self, seconds: float, action: Any) -> threading.Timer:
@@ -41,7 +43,8 @@ class SimulatorState:
 
 def init_state(app: Flask, settings: dict[str, Any]) -> SimulatorState:
     """Create the state of ``app`` from its settings."""
-    state = SimulatorState(settings=settings, store=Store(), feedback=FeedbackSender(settings))
+    switches = Switches.from_settings(settings)
+    state = SimulatorState(settings=settings, store=Store(), feedback=FeedbackSender(settings, switches), switches=switches)
     app.extensions[EXTENSION_KEY] = state
     return state
 

@@ -48,16 +48,25 @@ PAGE_COMMANDS = ("PURCHASE", "AUTHORIZATION")
 # accepts them on paymentPage.
 CARD_FIELDS = ("card_number", "expiry_date", "card_security_code", "card_holder_name")
 
+# Installment plan a shopper picks on a merchant's own card form
+# (installments=STANDALONE tokenization); see validate_page_request.
+SHOPPER_PLAN_FIELDS = frozenset({"plan_code", "issuer_code"})
+
 # Payment options and wallets that APS accepts only with PURCHASE.
 PURCHASE_ONLY_OPTIONS = frozenset({"MADA", "MEEZA", "KNET", "NAPS", "BENEFIT", "OMANNET", "SADAD"})
 PURCHASE_ONLY_WALLETS = frozenset({"STCPAY"})
 
 # Rules for fields that shop.aps.fields does not cover, from the APS
-# merchant-page parameter tables (card_holder_name max 50, expiry_date YYMM).
+# merchant-page, installments and token parameter tables (card_holder_name
+# max 50, expiry_date YYMM, plan_code and issuer_code max 8).
 SIMULATOR_FIELD_RULES: dict[str, FieldRule] = {
     "card_number": FieldRule(19, re.compile(r"[0-9]+", re.ASCII), "digits"),
     "expiry_date": FieldRule(4, re.compile(r"[0-9]{4}", re.ASCII), "YYMM"),
     "card_holder_name": FieldRule(50, None, "the name on the card"),
+    "plan_code": FieldRule(8, re.compile(r"[A-Za-z0-9]+", re.ASCII), "letters and digits"),
+    "issuer_code": FieldRule(8, re.compile(r"[A-Za-z0-9]+", re.ASCII), "letters and digits"),
+    "token_status": FieldRule(8, re.compile(r"ACTIVE|INACTIVE"), "ACTIVE or INACTIVE"),
+    "new_token_name": FieldRule(100, re.compile(r"[A-Za-z0-9.@_-]+", re.ASCII), "letters, digits and . @ - _"),
 }
 
 # Codes of the checks above.
@@ -187,6 +196,12 @@ def validate_page_request(
     exclude = TOKENIZATION_UNSIGNED_FIELDS if tokenization else frozenset()
 
     rejection = check_signature(params, settings, exclude)
+    if rejection and rejection.response_code == SIGNATURE_MISMATCH and tokenization:
+        # NOTE: APS documents no plan fields in a Merchant Page 2.0 request.
+        # The simulator accepts them from the shopper's form, signed by the
+        # merchant or added in the browser like the card fields.
+        if any(_present(params, name) for name in SHOPPER_PLAN_FIELDS):
+            rejection = check_signature(params, settings, exclude | SHOPPER_PLAN_FIELDS)
     if rejection:
         return rejection
 

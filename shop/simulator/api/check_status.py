@@ -1,10 +1,13 @@
 """CHECK_STATUS: the state of a payment by merchant_reference and/or fort_id.
 
-Responds 12000 with the payment's own code in ``transaction_code`` (and its
-status and message), the authorized, captured and refunded amounts in minor
-units; 12036 when no payment matches. A payment exists once the shopper has
-submitted the hosted page: a request still waiting for the shopper is
-unknown.
+Responds 12000 with the payment's latest code in ``transaction_code`` (and
+its status and message): the payment's own code, or that of its last
+successful CAPTURE (04000), REFUND (06000) or VOID_AUTHORIZATION (08000).
+The authorized, captured and refunded amounts are in minor units. With
+``maintenance_reference`` the code is that of the operation sent with it.
+12036 when no payment (or operation) matches. A payment exists once the
+shopper has submitted the hosted page: a request still waiting for the
+shopper is unknown.
 """
 
 from __future__ import annotations
@@ -45,12 +48,20 @@ def check_status(params: Mapping[str, Any], state: SimulatorState) -> dict[str, 
         return answer
 
     with state.store.lock:
+        code = transaction.latest_code
+        maintenance_reference = params.get("maintenance_reference")
+        if maintenance_reference:
+            matching = [op for op in transaction.operations if op.maintenance_reference == maintenance_reference]
+            if not matching:
+                answer.update(result_fields(NOT_FOUND, language))
+                return answer
+            code = matching[-1].response_code
         answer.update(
             merchant_reference=transaction.merchant_reference,
             fort_id=transaction.fort_id,
-            transaction_status=transaction.status,
-            transaction_code=transaction.response_code,
-            transaction_message=response_message(transaction.response_code, language),
+            transaction_status=code[:2],
+            transaction_code=code,
+            transaction_message=response_message(code, language),
             authorized_amount=transaction.authorized_amount,
             captured_amount=transaction.captured_amount,
             refunded_amount=transaction.refunded_amount,

@@ -21,7 +21,7 @@ from ..store import PageSession
 from ..validation import Rejection
 
 # Modules under shop/simulator/methods/ that register a hosted method.
-METHOD_MODULES = ("card",)
+METHOD_MODULES = ("card", "knet", "naps", "benefit", "omannet", "stcpay")
 
 
 @dataclass(frozen=True)

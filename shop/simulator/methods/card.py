@@ -19,10 +19,18 @@ from flask import Blueprint, redirect, request, url_for
 
 from shop.aps import currency_exponent, from_minor_units
 
-from .. import cards
+from .. import cards, installments
 from ..cards import Behaviour, Brand
 from ..i18n import BRAND_NAMES, isolate_ltr, page_language, render_page, text
-from ..results import failure_code, finish_payment, record_transaction, schedule_settlement, session_ended_page, success_code
+from ..results import (
+    RESULT_FIELDS_KEY,
+    failure_code,
+    finish_payment,
+    record_transaction,
+    schedule_settlement,
+    session_ended_page,
+    success_code,
+)
 from ..state import get_state
 from ..store import DONE, PageSession
 from ..validation import NOT_VALID_FOR_OPTION
@@ -78,21 +86,34 @@ def accepted_brands(request_fields: Mapping[str, str]) -> list[Brand]:
 
 
 def render_card_page(session: PageSession, errors: Mapping[str, str] | None = None,
-                     values: Mapping[str, str] | None = None) -> str:
-    """Render the card form of ``session`` with field errors and the values typed so far."""
+                     values: Mapping[str, str] | None = None, *, pay_url: str = "",
+                     cancel_url: str = "", pay_label: str = "") -> str:
+    """Render the card form of ``session`` with field errors and the values typed so far.
+
+    The merchant-page tokenization page reuses it with its own form URLs
+    and button label; a request without amount shows none.
+    """
     request_fields = session.request
     language = page_language(request_fields.get("language"))
     brands = [BRAND_NAMES[language][brand.value] for brand in accepted_brands(request_fields)]
-    amount = format_amount(request_fields["amount"], request_fields["currency"])
+    # mada's mark comes first, as mada's branding guideline for merchants asks.
+    marks = sorted(accepted_brands(request_fields), key=lambda brand: brand != Brand.MADA)
+    amount = ""
+    if request_fields.get("amount") and request_fields.get("currency"):
+        amount = format_amount(request_fields["amount"], request_fields["currency"])
     return render_page(
         "card.html",
         language,
         session=session,
         merchant_name=get_state().settings["SIMULATOR_MERCHANT_NAME"],
         amount=amount,
-        pay_label=text(language, "pay", amount=isolate_ltr(amount)),
+        pay_label=pay_label or text(language, "pay", amount=isolate_ltr(amount)),
+        pay_url=pay_url or url_for("card.pay", session_id=session.id),
+        cancel_url=cancel_url or url_for("card.cancel", session_id=session.id),
         merchant_reference=request_fields["merchant_reference"],
         brands=brands,
+        marks=[(brand.value.lower(), BRAND_NAMES[language][brand.value]) for brand in marks],
+        plans=installments.plan_choices(request_fields),
         errors=errors or {},
         values=values or {},
     )
@@ -156,9 +177,15 @@ def pay(session_id: str) -> Any:
         return session_ended_page(request.form.get("language", ""))
 
     entry, errors = read_card_form(request.form, session.request)
-    if entry is None:
-        values = {name: request.form.get(name, "") for name in ("card_number", "expiry", "card_holder_name")}
+    plan_fields, plan_error = {}, None
+    if entry is not None:
+        plan_fields, plan_error = installments.read_plan_choice(request.form, session.request, entry.number)
+    if plan_error:
+        errors["plan"] = plan_error
+    if entry is None or plan_error:
+        values = {name: request.form.get(name, "") for name in ("card_number", "expiry", "card_holder_name", "plan")}
         return render_card_page(session, errors, values)
+    session.data[RESULT_FIELDS_KEY] = plan_fields
 
     command = session.request["command"]
     if command == "AUTHORIZATION" and entry.brand == Brand.MADA:

@@ -1,0 +1,1 @@
+"""Shopper accounts: sign-up, sign-in with throttling, and saved cards (APS tokens)."""

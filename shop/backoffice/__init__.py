@@ -1,0 +1,1 @@
+"""Back office: orders with their APS events; capture, void, refund and check status."""

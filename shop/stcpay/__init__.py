@@ -1,0 +1,1 @@
+"""STC Pay with the mobile number and the one-time password typed on the shop's own pages."""
