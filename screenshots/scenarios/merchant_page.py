@@ -183,6 +183,10 @@ def register_scenarios() -> list[Scenario]:
             "mp-declined", "Merchant page: declined transaction (declined card)",
             sandbox_card(Brand.VISA, Behaviour.DECLINE), DECLINED, threeds=False,
         ),
+        merchant_page_scenario(
+            "mp-3ds-declined", "Merchant page: 3-D Secure authentication failed",
+            sandbox_card(Brand.VISA, Behaviour.CHALLENGE), DECLINED, threeds=True,
+        ),
     ]
 
 
