@@ -11,12 +11,10 @@ from ..store import PageSession
 from .local import (
     APPROVE,
     DECLINE,
-    InputField,
     LocalMethod,
-    Step,
     TestCredential,
-    check_card,
-    confirm,
+    card_step,
+    confirm_step,
     random_digits,
     register_local_method,
     utc_timestamp,
@@ -44,19 +42,8 @@ KNET = register_local_method(LocalMethod(
     currency="KWD",
     payment_option="KNET",
     steps=(
-        Step(
-            key="card",
-            title="local_card_title",
-            intro="knet_card_intro",
-            submit="continue",
-            fields=(
-                InputField("card_number", "card_number", 19, "0000000001", autocomplete="cc-number"),
-                InputField("expiry", "expiry", 7, "MM/YY", autocomplete="cc-exp"),
-                InputField("pin", "pin", 4, "", secret=True),
-            ),
-            check=check_card("knet", with_pin=True),
-        ),
-        Step(key="confirm", title="local_confirm_title", intro="knet_confirm_intro", submit="confirm_pay", check=confirm),
+        card_step("knet", "0000000001", max_length=19, with_pin=True, intro="knet_card_intro"),
+        confirm_step(intro="knet_confirm_intro"),
     ),
     credentials=(
         TestCredential((("card_number", "0000000001"), ("pin", "1234")), APPROVE, simulator_only=False),

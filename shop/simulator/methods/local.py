@@ -231,6 +231,51 @@ def confirm(session: PageSession, form: Mapping[str, str], language: str) -> Err
     return {}
 
 
+def card_step(method_key: str, placeholder: str, max_length: int = 23, with_pin: bool = False,
+              intro: str = "local_card_intro") -> Step:
+    """Return the first page of a local scheme: card number and expiry date, and the PIN if ``with_pin``."""
+    fields = [
+        InputField("card_number", "card_number", max_length, placeholder, autocomplete="cc-number"),
+        InputField("expiry", "expiry", 7, "MM/YY", autocomplete="cc-exp"),
+    ]
+    if with_pin:
+        fields.append(InputField("pin", "pin", 4, "", secret=True))
+    return Step(
+        key="card",
+        title="local_card_title",
+        intro=intro,
+        submit="continue",
+        fields=tuple(fields),
+        check=check_card(method_key, with_pin=with_pin),
+    )
+
+
+def otp_step() -> Step:
+    """Return the page that asks for the one-time password the issuer sent."""
+    return Step(
+        key="otp",
+        title="otp_title",
+        intro="otp_intro",
+        submit="continue",
+        fields=(InputField("otp", "otp", 6, "", secret=True, autocomplete="one-time-code"),),
+        check=check_secret("otp", "error_otp"),
+    )
+
+
+def confirm_step(intro: str = "confirm_intro") -> Step:
+    """Return the scheme's confirmation page, where the shopper approves, declines or cancels."""
+    return Step(key="confirm", title="local_confirm_title", intro=intro, submit="confirm_pay", check=confirm)
+
+
+def third_party_transaction_number(session: PageSession) -> dict[str, str]:
+    """Return a scheme transaction number for NAPS, BENEFIT and OmanNet results.
+
+    NOTE: whether APS returns third_party_transaction_number for these
+    schemes is unconfirmed; APS documents the field for KNET.
+    """
+    return {"third_party_transaction_number": random_digits(16)}
+
+
 # Pages and routes.
 
 

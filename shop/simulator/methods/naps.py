@@ -6,7 +6,6 @@ approved; the simulator-only card 4215375500883250 is declined (13666).
 
 from __future__ import annotations
 
-from ..store import PageSession
 from .local import (
     APPROVE,
     DECLINE,
@@ -14,46 +13,20 @@ from .local import (
     LocalMethod,
     Step,
     TestCredential,
-    check_card,
+    card_step,
     check_secret,
-    random_digits,
+    otp_step,
     register_local_method,
+    third_party_transaction_number,
 )
-
-
-def naps_fields(session: PageSession) -> dict[str, str]:
-    """Return the NAPS transaction number.
-
-    NOTE: whether APS returns third_party_transaction_number for NAPS is
-    unconfirmed; APS documents the field for KNET.
-    """
-    return {"third_party_transaction_number": random_digits(16)}
-
 
 NAPS = register_local_method(LocalMethod(
     key="naps",
     currency="QAR",
     payment_option="NAPS",
     steps=(
-        Step(
-            key="card",
-            title="local_card_title",
-            intro="local_card_intro",
-            submit="continue",
-            fields=(
-                InputField("card_number", "card_number", 23, "4215 3755 0088 3243", autocomplete="cc-number"),
-                InputField("expiry", "expiry", 7, "MM/YY", autocomplete="cc-exp"),
-            ),
-            check=check_card("naps"),
-        ),
-        Step(
-            key="otp",
-            title="otp_title",
-            intro="otp_intro",
-            submit="continue",
-            fields=(InputField("otp", "otp", 6, "", secret=True, autocomplete="one-time-code"),),
-            check=check_secret("otp", "error_otp"),
-        ),
+        card_step("naps", "4215 3755 0088 3243"),
+        otp_step(),
         Step(
             key="pin",
             title="pin_title",
@@ -67,5 +40,5 @@ NAPS = register_local_method(LocalMethod(
         TestCredential((("card_number", "4215375500883243"), ("otp", "1234"), ("pin", "1234")), APPROVE, simulator_only=False),
         TestCredential((("card_number", "4215375500883250"), ("otp", "1234"), ("pin", "1234")), DECLINE),
     ),
-    result_fields=naps_fields,
+    result_fields=third_party_transaction_number,
 ))
