@@ -43,7 +43,7 @@ from .cards import Brand
 from .delivery import return_url_for
 from .i18n import page_language, text
 from .messages import echo_request, escape_apostrophes, result_fields, sign
-from .methods.card import CardEntry, read_card_form, render_card_page
+from .methods.card import CardEntry, read_card_page, render_card_page
 from .page import register_page_service
 from .results import RETURN_GET, browser_return, session_ended_page
 from .state import get_state
@@ -237,15 +237,10 @@ def submit(session_id: str) -> Any:
     if session is None:
         return session_ended_page(request.form.get("language", ""))
 
-    entry, errors = read_card_form(request.form, session.request)
-    plan_fields, plan_error = {}, None
-    if entry is not None:
-        plan_fields, plan_error = installments.read_plan_choice(request.form, session.request, entry.number)
-    if plan_error:
-        errors["plan"] = plan_error
-    if entry is None or plan_error:
-        values = {name: request.form.get(name, "") for name in ("card_number", "expiry", "card_holder_name", "plan")}
-        return _render(session, errors, values)
+    submitted = read_card_page(request.form, session.request)
+    if submitted.entry is None:
+        return _render(session, submitted.errors, submitted.values)
+    entry, plan_fields = submitted.entry, submitted.plan_fields
 
     if not store.advance(session, OPEN, DONE):
         return session_ended_page(session.request.get("language", ""))

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Blueprint, redirect, request, url_for
 
@@ -168,6 +168,30 @@ def read_card_form(form: Mapping[str, str], request_fields: Mapping[str, str]) -
     return CardEntry(number, brand, expiry[0], expiry[1], holder), errors
 
 
+class CardPageInput(NamedTuple):
+    """A submitted card page: the accepted card and plan fields, or the errors and typed values to show again."""
+
+    entry: CardEntry | None
+    plan_fields: dict[str, str]
+    errors: dict[str, str]
+    values: dict[str, str]
+
+
+def read_card_page(form: Mapping[str, str], request_fields: Mapping[str, str]) -> CardPageInput:
+    """Check the card form and, with installments, the plan chosen for that card."""
+    entry, errors = read_card_form(form, request_fields)
+    plan_fields: dict[str, str] = {}
+    plan_error = None
+    if entry is not None:
+        plan_fields, plan_error = installments.read_plan_choice(form, request_fields, entry.number)
+    if plan_error:
+        errors["plan"] = plan_error
+    if entry is None or plan_error:
+        values = {name: form.get(name, "") for name in ("card_number", "expiry", "card_holder_name", "plan")}
+        return CardPageInput(None, {}, errors, values)
+    return CardPageInput(entry, plan_fields, errors, {})
+
+
 @bp.post("/sim/card/<session_id>/pay")
 def pay(session_id: str) -> Any:
     """Check the card and either end the payment or send the shopper to the 3-D Secure page."""
@@ -176,15 +200,10 @@ def pay(session_id: str) -> Any:
     if session is None:
         return session_ended_page(request.form.get("language", ""))
 
-    entry, errors = read_card_form(request.form, session.request)
-    plan_fields, plan_error = {}, None
-    if entry is not None:
-        plan_fields, plan_error = installments.read_plan_choice(request.form, session.request, entry.number)
-    if plan_error:
-        errors["plan"] = plan_error
-    if entry is None or plan_error:
-        values = {name: request.form.get(name, "") for name in ("card_number", "expiry", "card_holder_name", "plan")}
-        return render_card_page(session, errors, values)
+    submitted = read_card_page(request.form, session.request)
+    if submitted.entry is None:
+        return render_card_page(session, submitted.errors, submitted.values)
+    entry, plan_fields = submitted.entry, submitted.plan_fields
     session.data[RESULT_FIELDS_KEY] = plan_fields
 
     command = session.request["command"]
