@@ -1,8 +1,8 @@
 """The certification package: manifest, merchant references, zips, one PDF and the sign-off e-mail.
 
 APS's go-live checklist requires the screenshots in a .zip or .pdf file of
-at most 20 MB, organised per payment method: KNET, NAPS, BENEFIT and STC Pay
-want success and declined in separate zips, OmanNet wants one zip, and the
+at most 20 MB, organised per payment method. KNET, NAPS, BENEFIT and STC Pay
+need success and declined in separate zips, OmanNet needs one zip, and the
 card screenshots go together. Each scenario names the zip its images go
 into. Every archive is checked against the limit; one that is over is built
 again from smaller renditions (JPEG, then scaled JPEG) until it fits.

@@ -13,7 +13,7 @@ CREDENTIALS = Credentials("merchant01", "access01", "req-phrase", "res-phrase", 
 
 
 class FakeAPI:
-    """A local HTTP endpoint whose answer each test chooses."""
+    """A local HTTP endpoint whose response each test chooses."""
 
     def __init__(self):
         self.requests = []

@@ -1,11 +1,11 @@
 """Scenarios of the Gulf local schemes paid on the hosted page: KNET, NAPS, BENEFIT and OmanNet.
 
-APS's go-live checklist requires from each of them a success and a declined
-payment with these screenshots: the pre-checkout page, the checkout page
-with the scheme offered, the scheme's payment page, its further pages
-(OmanNet's OTP page, the confirmation page) and the receipt. NAPS wants
-every screen in Arabic and in English. KNET, NAPS and BENEFIT want success
-and declined in separate zips; OmanNet wants a single zip.
+APS's go-live checklist requires a success and a declined payment from each
+of them. The screenshots are the pre-checkout page, the checkout page with
+the scheme offered, the scheme's payment page, its further pages (OmanNet's
+OTP page, the confirmation page) and the receipt. NAPS needs every screen in
+Arabic and in English. KNET, NAPS and BENEFIT need success and declined in
+separate zips, and OmanNet needs a single zip.
 
 The scheme's pages are the simulator's (``shop.simulator.methods.local``):
 each scenario walks the scheme's pages in order, typing the simulator's test
@@ -64,8 +64,8 @@ def _product_for(currency: str) -> str:
 
 
 def _credential(method: LocalMethod, outcome: str) -> TestCredential | None:
-    wanted = OUTCOME_CREDENTIALS[outcome]
-    return next((credential for credential in method.credentials if credential.outcome == wanted), None)
+    expected = OUTCOME_CREDENTIALS[outcome]
+    return next((credential for credential in method.credentials if credential.outcome == expected), None)
 
 
 def _page_step_name(index: int, key: str, last: bool) -> str:

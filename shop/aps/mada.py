@@ -3,7 +3,7 @@
 mada cards carry Visa or Mastercard numbers, so the mada check must run
 before the Visa and Mastercard prefixes. A number is a mada card when it
 starts with one of the listed prefixes (6- or 8-digit BINs, anchored at the
-first digit); a prefix found later in the number does not count.
+first digit). A prefix found later in the number does not count.
 
 The built-in list is ``mada_bins.json`` beside this module: the union of the
 lists in the official WooCommerce, Magento 2 and Salesforce Commerce Cloud
@@ -36,9 +36,9 @@ BINS_FILE = Path(__file__).with_name("mada_bins.json")
 REPLACE_VARIABLE = "APS_MADA_BINS"
 EXTRA_VARIABLE = "APS_MADA_BINS_EXTRA"
 
-# BINs are 6 or 8 digits. Shorter prefixes appear in plugin lists (the SFCC
-# cartridge lists 58845), so 4 is the minimum; a shorter one would claim a
-# large share of all Visa or Mastercard numbers.
+# BINs are 6 or 8 digits, but plugin lists contain shorter prefixes (the SFCC
+# cartridge lists 58845), so 4 digits are accepted. A shorter prefix would
+# claim a large share of all Visa or Mastercard numbers.
 MIN_PREFIX_LENGTH = 4
 MAX_PREFIX_LENGTH = 8
 

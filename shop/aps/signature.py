@@ -40,7 +40,7 @@ RESPONSE_UNSIGNED_FIELDS = frozenset({"installment_detail"})
 
 
 class UnknownAlgorithmError(ValueError):
-    """Raised for a SHA type that is none of ``ALGORITHMS``."""
+    """Raised for a SHA type that is not in ``ALGORITHMS``."""
 
 
 def format_value(value: Any) -> str:
@@ -78,7 +78,7 @@ def string_to_sign(
     """Build the phrase-wrapped string that is hashed.
 
     Parameters without a value are skipped unless ``include_empty`` is set,
-    because APS's verification checklist tells merchants to leave empty
+    because APS's verification checklist asks merchants to leave empty
     parameters out of the calculation.
     NOTE: whether APS signs ``key=`` for an empty value it sends back is not
     documented; callers that meet such a response can pass include_empty=True.

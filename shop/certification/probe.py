@@ -107,8 +107,8 @@ class ShopProbe:
         for sku, product_currency in self.products():
             if currency is None or product_currency == currency:
                 return sku
-        wanted = f" priced in {currency}" if currency else ""
-        raise ProbeError(f"the catalogue at {self.url('/')} lists no product{wanted}; load the demo data (SHOP_DEMO_DATA=1)")
+        priced_in = f" priced in {currency}" if currency else ""
+        raise ProbeError(f"the catalogue at {self.url('/')} lists no product{priced_in}; load the demo data (SHOP_DEMO_DATA=1)")
 
     def _form_with(self, html: str, field_name: str, page: str) -> Form:
         for form in parse_page(html).forms:
@@ -142,7 +142,7 @@ class ShopProbe:
         placed = session.post(self.url("/checkout/"), data=data, allow_redirects=False, timeout=REQUEST_TIMEOUT_SECONDS)
         match = PAY_PATH.search(placed.headers.get("Location", ""))
         if placed.status_code not in (302, 303) or not match:
-            raise ProbeError(f"the checkout answered {placed.status_code} instead of sending the shopper to payment")
+            raise ProbeError(f"the checkout responded with HTTP {placed.status_code} instead of sending the shopper to payment")
         handover = session.get(self.url(f"/checkout/pay/{match.group(1)}"), timeout=REQUEST_TIMEOUT_SECONDS)
         handover.raise_for_status()
         aps_form = self._form_with(handover.text, "merchant_reference", "the hand-over page")
