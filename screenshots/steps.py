@@ -7,6 +7,7 @@ that is for the step that calls them.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,13 @@ EXPECTED_ORDER_STATES = {"success": frozenset({"paid", "authorized"}), "declined
 # A special-use domain such as .test fails the shop's e-mail check, so a plain one is used.
 EMAIL_DOMAIN = "aps-storefront.dev"
 DEFAULT_NAME = {"en": "Sara Al-Harbi", "ar": "سارة الحربي"}
+CARD_HOLDER = "SARA AL-HARBI"
+
+
+def card_expiry() -> str:
+    """Return an expiry date (MM/YY) three years ahead, so a test card never expires under the kit."""
+    today = dt.date.today()
+    return f"{today.month:02d}/{(today.year + 3) % 100:02d}"
 
 
 def open_product(run: ScenarioRun, sku: str) -> None:

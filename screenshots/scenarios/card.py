@@ -15,7 +15,6 @@ the simulator's pages only.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
@@ -31,7 +30,6 @@ METHOD = "card"
 ARCHIVE = "card"
 # SAR, so that the pre-checkout and checkout pages carry the mada marks APS requires.
 PRODUCT_SKU = "DATES-SA"
-CARD_HOLDER = "SARA AL-HARBI"
 
 # Pages of the simulator: the hosted card page is the response to the paymentPage POST.
 CARD_PAGE_URL = re.compile(r"/FortAPI/paymentPage(\?|$)")
@@ -44,12 +42,6 @@ def sandbox_card(brand: Brand, behaviour: Behaviour) -> SandboxCard:
         if card.brand == brand and card.behaviour == behaviour:
             return card
     raise LookupError(f"the simulator has no {brand.value} test card for {behaviour.value}")
-
-
-def _expiry() -> str:
-    """Return an expiry date (MM/YY) three years ahead, so the card never expires under the kit."""
-    today = dt.date.today()
-    return f"{today.month:02d}/{(today.year + 3) % 100:02d}"
 
 
 # -- steps --------------------------------------------------------------------
@@ -72,9 +64,9 @@ def payment_page(run: ScenarioRun) -> None:
     card: SandboxCard = run.data["card"]
     page = run.page
     page.fill("#card_number", card.number)
-    page.fill("#expiry", _expiry())
+    page.fill("#expiry", steps.card_expiry())
     page.fill("#card_security_code", card.cvv)
-    page.fill("#card_holder_name", CARD_HOLDER)
+    page.fill("#card_holder_name", steps.CARD_HOLDER)
     run.capture("payment-page")
 
 

@@ -27,13 +27,12 @@ from shop.simulator.cards import Behaviour, Brand
 from .. import steps
 from ..registry import LANGUAGES, SUCCESS, Scenario, Step, register, shop_method_registered
 from .card import ARCHIVE as CARD_ARCHIVE
-from .card import CARD_HOLDER, CARD_PAGE_URL, sandbox_card
+from .card import CARD_PAGE_URL, sandbox_card
 from .merchant_page import (
     ARCHIVE,
     METHOD,
     PRODUCT_SKU,
     add_product,
-    card_expiry,
     choose_merchant_page,
     open_pay_page,
     submit_new_card,
@@ -72,13 +71,18 @@ def _installments_label(language: str) -> str:
     return Translations.load(str(folder), [language]).gettext("Installments")
 
 
-def receipt(run: ScenarioRun) -> None:
-    submit_new_card(run)
+def capture_installments_receipt(run: ScenarioRun) -> None:
+    """Wait for the receipt, check that it shows the installments row and capture it."""
     steps.wait_for_receipt(run)
     label = _installments_label(run.language)
     if not run.page.locator("dt", has_text=label).count():
         raise AssertionError(f"the receipt does not show the installments ({label!r}) of the chosen plan")
     run.capture()
+
+
+def receipt(run: ScenarioRun) -> None:
+    submit_new_card(run)
+    capture_installments_receipt(run)
 
 
 FLOW = (
@@ -105,9 +109,9 @@ def hosted_plan_picker(run: ScenarioRun) -> None:
     page = run.page
     card = run.data["card"]
     page.fill("#card_number", card.number)
-    page.fill("#expiry", card_expiry())
+    page.fill("#expiry", steps.card_expiry())
     page.fill("#card_security_code", card.cvv)
-    page.fill("#card_holder_name", CARD_HOLDER)
+    page.fill("#card_holder_name", steps.CARD_HOLDER)
     if not page.locator(HOSTED_PLAN).count():
         raise AssertionError("the hosted payment page shows no installment plans for this order")
     page.locator(HOSTED_PLAN).first.check()
@@ -116,11 +120,7 @@ def hosted_plan_picker(run: ScenarioRun) -> None:
 
 def hosted_receipt(run: ScenarioRun) -> None:
     run.page.locator("button.primary").click()
-    steps.wait_for_receipt(run)
-    label = _installments_label(run.language)
-    if not run.page.locator("dt", has_text=label).count():
-        raise AssertionError(f"the receipt does not show the installments ({label!r}) of the chosen plan")
-    run.capture()
+    capture_installments_receipt(run)
 
 
 HOSTED_FLOW = (

@@ -15,7 +15,6 @@ scenarios only when both the shop and the simulator have it.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -47,11 +46,6 @@ SCHEMES = {
     "omannet": SchemeRules("OmanNet", False, "Order confirmation"),
 }
 OUTCOME_CREDENTIALS = {SUCCESS: "approve", DECLINED: "decline"}
-
-
-def _expiry() -> str:
-    today = dt.date.today()
-    return f"{today.month:02d}/{(today.year + 3) % 100:02d}"
 
 
 def _product_for(currency: str) -> str:
@@ -91,7 +85,7 @@ def _fill_page(run: ScenarioRun, fields) -> None:
     for field in fields:
         value = credential.value(field.label) or credential.value(field.name)
         if not value and field.name == "expiry":
-            value = _expiry()
+            value = steps.card_expiry()
         if not value:
             raise LookupError(f"the simulator's test credential has no value for the field {field.name!r}")
         run.page.fill(f"#{field.name}", value)

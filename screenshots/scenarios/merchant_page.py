@@ -20,7 +20,6 @@ simulator's 3-D Secure page.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
@@ -36,17 +35,10 @@ if TYPE_CHECKING:
 METHOD = "card_mp"
 ARCHIVE = "merchant-page"
 PRODUCT_SKU = "DATES-SA"
-CARD_HOLDER = "SARA AL-HARBI"
 
 # The shop's merchant page. The pay route carries the attempt's merchant_reference.
 PAY_PAGE_URL = re.compile(r"/checkout/pay/([A-Za-z0-9._-]+)/?$")
 NEW_CARD_FORM = "form#mp-new"
-
-
-def card_expiry() -> str:
-    """Return an expiry date (MM/YY) three years ahead, so the card never expires under the kit."""
-    today = dt.date.today()
-    return f"{today.month:02d}/{(today.year + 3) % 100:02d}"
 
 
 # -- page actions that the saved-card and installment scenarios share --------------
@@ -91,9 +83,9 @@ def type_new_card(run: ScenarioRun, card: SandboxCard) -> None:
     form = page.locator(NEW_CARD_FORM)
     form.wait_for()
     page.fill("#mp-number", card.number)
-    page.fill("#mp-expiry", card_expiry())
+    page.fill("#mp-expiry", steps.card_expiry())
     page.fill("#mp-cvv", card.cvv)
-    page.fill("#mp-holder", CARD_HOLDER)
+    page.fill("#mp-holder", steps.CARD_HOLDER)
 
 
 def submit_new_card(run: ScenarioRun) -> None:
